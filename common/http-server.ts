@@ -72,5 +72,8 @@ async function probe(check: HealthCheck | undefined, res: express.Response): Pro
   } catch {
     ok = false;
   }
-  res.status(ok ? 200 : 503).type("text/plain").send(ok ? "ok\n" : "not ok\n");
+  res
+    .status(ok ? 200 : 503)
+    .type("text/plain")
+    .send(ok ? "ok\n" : "not ok\n");
 }

