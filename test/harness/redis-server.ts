@@ -26,6 +26,8 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     async () => {
       if (proc.child.exitCode !== null) throw new Error(`redis-server exited; see ${proc.logPath}`);
       const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // refused connections while the server starts are expected; the next poll tries again
+      r.on("error", () => {});
       try {
         await r.connect();
         return (await r.ping()) === "PONG";
