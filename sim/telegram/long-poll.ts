@@ -10,7 +10,7 @@ export type GetUpdatesParams = {
   allowed_updates?: string[];
 };
 
-type Waiter = { terminate: (err: ApiError) => void };
+type Waiter = { end: (err?: ApiError) => void };
 
 /**
  * getUpdates with Telegram's long-poll semantics. One poller at a time: a new request terminates
@@ -46,12 +46,12 @@ export class LongPoll {
 
   /** Ends the pending long poll, if any, with `err`. */
   terminate(err: ApiError): void {
-    this.waiting?.terminate(err);
+    this.waiting?.end(err);
   }
 
   /** Answers the pending long poll now (with what is queued), e.g. on shutdown. */
   release(): void {
-    this.waiting?.terminate(undefined as unknown as ApiError);
+    this.waiting?.end();
   }
 
   private wait(ms: number, signal: AbortSignal): Promise<void> {
@@ -65,7 +65,7 @@ export class LongPoll {
         else resolve();
       };
       const onAbort = () => done();
-      const waiter: Waiter = { terminate: (err) => done(err) };
+      const waiter: Waiter = { end: done };
       const timer = setTimeout(() => done(), ms);
       const unsubscribe = this.queue.onPush(() => done());
       signal.addEventListener("abort", onAbort);
