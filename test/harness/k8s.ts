@@ -40,20 +40,18 @@ export async function createTestNamespace(prefix: string): Promise<string> {
   return name;
 }
 
-/** Applies a CRD from a YAML file (create or replace) and waits until it is Established. */
+/**
+ * Applies a CRD from a YAML file with `kubectl apply --server-side` and waits until it is
+ * Established. (client-node re-encodes a raw object through its own field names, which drops
+ * `default`, `enum` and `x-kubernetes-validations` from a schema written as YAML.)
+ */
 export async function applyCrd(path: string): Promise<void> {
   const crd = parseYaml(readFileSync(path, "utf8")) as V1CustomResourceDefinition;
   const name = crd.metadata?.name;
   if (!name) throw new Error(`${path}: CRD has no metadata.name`);
+  const applied = await kubectl(["apply", "--server-side", "--force-conflicts", "-f", path]);
+  if (applied.code !== 0) throw new Error(`kubectl apply -f ${path} failed: ${applied.stderr}`);
   const api = testKubeConfig().makeApiClient(ApiextensionsV1Api);
-  try {
-    await api.createCustomResourceDefinition({ body: crd });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 409) throw err;
-    const current = await api.readCustomResourceDefinition({ name });
-    crd.metadata = { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion };
-    await api.replaceCustomResourceDefinition({ name, body: crd });
-  }
   await waitUntil(
     `CRD ${name} Established`,
     async () => {
