@@ -1,9 +1,4 @@
-import {
-  AutoscalingV2Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-} from "@kubernetes/client-node";
+import { AutoscalingV2Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import { createRegistry, OpsServer } from "../common/http-server.js";
 import type { Logger } from "../common/logger.js";
 import type { OperatorConfig } from "./config.js";

@@ -5,7 +5,10 @@ import { env } from "../common/config.js";
 /** The operator's environment variables. */
 export const operatorConfigSchema = z.object({
   /** Namespace to watch; empty or unset watches every namespace. */
-  WATCH_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name").optional(),
+  WATCH_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name")
+    .optional(),
   METRICS_PORT: env.port(8080),
   LOG_LEVEL: env.logLevel(),
   LEADER_ELECTION: env.bool(true),

@@ -1,7 +1,12 @@
 import type { Condition } from "../api/types.js";
 
 export type ConditionType = "Ready" | "MetricsAvailable" | "ScalingLimited" | "Paused";
-export type ConditionUpdate = { type: ConditionType; status: "True" | "False" | "Unknown"; reason: string; message: string };
+export type ConditionUpdate = {
+  type: ConditionType;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+};
 
 /**
  * Sets conditions in the metav1.Condition way: lastTransitionTime moves only when the status
@@ -31,6 +36,9 @@ export function setConditions(
   return out;
 }
 
-export function findCondition(conditions: Condition[] | undefined, type: ConditionType): Condition | undefined {
+export function findCondition(
+  conditions: Condition[] | undefined,
+  type: ConditionType,
+): Condition | undefined {
   return conditions?.find((c) => c.type === type);
 }

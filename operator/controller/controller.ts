@@ -1,7 +1,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "../../common/logger.js";
-import type { OperatorMetrics } from "./metrics.js";
 import { PoolListWatch } from "./list-watch.js";
+import type { OperatorMetrics } from "./metrics.js";
 import { QueueWaker } from "./queue-waker.js";
 import type { Reconciler } from "./reconcile.js";
 import { WorkQueue } from "./work-queue.js";
@@ -31,7 +31,11 @@ export class Controller {
     private readonly log: Logger,
     private readonly opts: ControllerOptions,
   ) {
-    this.listWatch = new PoolListWatch(kc, { namespace: opts.namespace, onKey: (k) => this.queue.add(k), log });
+    this.listWatch = new PoolListWatch(kc, {
+      namespace: opts.namespace,
+      onKey: (k) => this.queue.add(k),
+      log,
+    });
     this.waker = new QueueWaker((k) => this.wake(k), log);
   }
 

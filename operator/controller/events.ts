@@ -17,7 +17,12 @@ export class EventRecorder {
   }
 
   /** Best effort: an Event that cannot be written is logged, never fatal. */
-  async record(target: EventTarget, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
+  async record(
+    target: EventTarget,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+  ): Promise<void> {
     const now = new Date();
     try {
       await this.core.createNamespacedEvent({

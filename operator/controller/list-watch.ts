@@ -51,7 +51,9 @@ export class PoolListWatch {
 
   private path(): string {
     const ns = this.opts.namespace;
-    return ns ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}` : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
+    return ns
+      ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}`
+      : `/apis/${GROUP}/${VERSION}/${PLURAL}`;
   }
 
   private async run(): Promise<void> {
@@ -63,7 +65,10 @@ export class PoolListWatch {
         this.failures = 0;
       } catch (err) {
         this.failures++;
-        const delay = Math.min((this.opts.minBackoffMs ?? 500) * 2 ** (this.failures - 1), this.opts.maxBackoffMs ?? 30_000);
+        const delay = Math.min(
+          (this.opts.minBackoffMs ?? 500) * 2 ** (this.failures - 1),
+          this.opts.maxBackoffMs ?? 30_000,
+        );
         this.opts.log.warn({ err, delayMs: delay }, "list/watch of pools failed; retrying");
         await new Promise((r) => setTimeout(r, delay));
       }
@@ -74,7 +79,12 @@ export class PoolListWatch {
     const ns = this.opts.namespace;
     const res = (
       ns
-        ? await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL })
+        ? await this.api.listNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace: ns,
+            plural: PLURAL,
+          })
         : await this.api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL })
     ) as { items: ObjectMeta[]; metadata?: { resourceVersion?: string } };
     const now = new Set(res.items.map(keyOf).filter((k): k is string => k !== undefined));
@@ -119,13 +129,10 @@ export class PoolListWatch {
             else resolve("closed");
           },
         )
-        .then(
-          (req) => {
-            this.abort = () => req.abort();
-            if (this.stopped) req.abort();
-          },
-          reject,
-        );
+        .then((req) => {
+          this.abort = () => req.abort();
+          if (this.stopped) req.abort();
+        }, reject);
     });
   }
 }

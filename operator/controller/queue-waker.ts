@@ -54,7 +54,10 @@ export class QueueWaker {
   }
 
   private follow(id: string, source: Source): () => void {
-    const redis = new Redis(source.url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 500, 5000) });
+    const redis = new Redis(source.url, {
+      maxRetriesPerRequest: null,
+      retryStrategy: (n) => Math.min(n * 500, 5000),
+    });
     redis.on("error", () => {});
     let stopped = false;
     void (async () => {

@@ -9,10 +9,15 @@ import {
 import type { Logger } from "../../common/logger.js";
 import { parsePool, specDurations } from "../api/schema.js";
 import { GROUP, type ImageWorkerPool, PLURAL, type PoolStatus, VERSION } from "../api/types.js";
-import { type Decision, decide, LIMITING_REASONS, type Observation as DecideObservation } from "../decide/decide.js";
+import {
+  type Observation as DecideObservation,
+  type Decision,
+  decide,
+  LIMITING_REASONS,
+} from "../decide/decide.js";
 import { historyFromStatus, historyToStatus } from "../decide/history.js";
 import { MetricsUnavailableError, type RedisObserver } from "../observe/observer.js";
-import { statusCode, type ScaleTarget } from "../target/scale-target.js";
+import { type ScaleTarget, statusCode } from "../target/scale-target.js";
 import { type ConditionUpdate, setConditions } from "./conditions.js";
 import type { EventRecorder } from "./events.js";
 import type { OperatorMetrics } from "./metrics.js";
@@ -59,7 +64,13 @@ export class Reconciler {
     const log = this.deps.log.child({ pool: key });
     let raw: unknown;
     try {
-      raw = await this.deps.objects.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name });
+      raw = await this.deps.objects.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: PLURAL,
+        name,
+      });
     } catch (err) {
       if (statusCode(err) === 404) {
         log.info("pool gone; forgetting it");
@@ -68,7 +79,8 @@ export class Reconciler {
       }
       return { kind: "retry", error: new Error(`reading pool ${key}`, { cause: err }) };
     }
-    const meta = (raw as { metadata?: { generation?: number; uid?: string; resourceVersion?: string } }).metadata ?? {};
+    const meta =
+      (raw as { metadata?: { generation?: number; uid?: string; resourceVersion?: string } }).metadata ?? {};
     const status = ((raw as { status?: PoolStatus }).status ?? {}) as PoolStatus;
     const ref = { namespace, name, uid: meta.uid, resourceVersion: meta.resourceVersion };
     const now = this.now();
@@ -76,13 +88,21 @@ export class Reconciler {
     const parsed = parsePool(raw);
     if (!parsed.ok) {
       // a bad spec cannot heal by retrying: say so once, then wait for the user to change it
-      await this.writeStatus(key, status, {
-        ...status,
-        observedGeneration: meta.generation,
-        conditions: setConditions(status.conditions, [
-          { type: "Ready", status: "False", reason: "InvalidSpec", message: parsed.message },
-        ], meta.generation, new Date(now)),
-      }, now);
+      await this.writeStatus(
+        key,
+        status,
+        {
+          ...status,
+          observedGeneration: meta.generation,
+          conditions: setConditions(
+            status.conditions,
+            [{ type: "Ready", status: "False", reason: "InvalidSpec", message: parsed.message }],
+            meta.generation,
+            new Date(now),
+          ),
+        },
+        now,
+      );
       await this.warnOnce(key, ref, "InvalidSpec", `invalid spec: ${parsed.message}`);
       return { kind: "forget" };
     }
@@ -96,7 +116,12 @@ export class Reconciler {
       const hpa = await this.conflictingHpa(namespace, targetName);
       if (hpa) {
         const message = `HorizontalPodAutoscaler ${hpa} also scales deployment/${targetName}; not scaling`;
-        await this.writeStatus(key, status, this.failedStatus(pool, status, "ConflictingAutoscaler", message, now), now);
+        await this.writeStatus(
+          key,
+          status,
+          this.failedStatus(pool, status, "ConflictingAutoscaler", message, now),
+          now,
+        );
         await this.warnOnce(key, ref, "ConflictingAutoscaler", message);
         return { kind: "done", requeueAfterMs: Math.max(pollIntervalMs, 10_000) };
       }
@@ -104,12 +129,24 @@ export class Reconciler {
       const current = await target.getReplicas();
       if (current === undefined) {
         const message = `${target.description} not found in namespace ${namespace}`;
-        await this.writeStatus(key, status, this.failedStatus(pool, status, "TargetNotFound", message, now), now);
+        await this.writeStatus(
+          key,
+          status,
+          this.failedStatus(pool, status, "TargetNotFound", message, now),
+          now,
+        );
         await this.warnOnce(key, ref, "TargetNotFound", message);
         return { kind: "retry", error: new Error(message) };
       }
 
-      const { observation, failures, missingReason } = await this.observe(key, pool, namespace, usersWindowMs, status, now);
+      const { observation, failures, missingReason } = await this.observe(
+        key,
+        pool,
+        namespace,
+        usersWindowMs,
+        status,
+        now,
+      );
       const decision = decide(pool.spec, observation, current, historyFromStatus(status), now);
       this.deps.metrics.currentReplicas.set({ namespace, pool: name }, current);
       this.deps.metrics.desiredReplicas.set({ namespace, pool: name }, decision.replicas);
@@ -120,11 +157,29 @@ export class Reconciler {
         scaledAt = new Date(now).toISOString();
         const message = `Scaled ${targetName} from ${current} to ${decision.replicas}: ${decision.message}`;
         log.info({ from: current, to: decision.replicas, reason: decision.reason }, message);
-        this.deps.metrics.scaleEvents.inc({ namespace, pool: name, direction: decision.replicas > current ? "up" : "down" });
-        await this.deps.events.record(ref, "Normal", decision.replicas > current ? "ScaledUp" : "ScaledDown", message);
+        this.deps.metrics.scaleEvents.inc({
+          namespace,
+          pool: name,
+          direction: decision.replicas > current ? "up" : "down",
+        });
+        await this.deps.events.record(
+          ref,
+          "Normal",
+          decision.replicas > current ? "ScaledUp" : "ScaledDown",
+          message,
+        );
       }
       this.lastWarning.delete(key);
-      const next = this.nextStatus(pool, status, observation, failures, missingReason, decision, scaledAt, now);
+      const next = this.nextStatus(
+        pool,
+        status,
+        observation,
+        failures,
+        missingReason,
+        decision,
+        scaledAt,
+        now,
+      );
       await this.writeStatus(key, status, next, now);
       return { kind: "done", requeueAfterMs: pollIntervalMs };
     } catch (err) {
@@ -219,16 +274,19 @@ export class Reconciler {
     return hpa?.metadata?.name;
   }
 
-  private failedStatus(pool: ImageWorkerPool, status: PoolStatus, reason: string, message: string, now: number): PoolStatus {
+  private failedStatus(
+    pool: ImageWorkerPool,
+    status: PoolStatus,
+    reason: string,
+    message: string,
+    now: number,
+  ): PoolStatus {
     return {
       ...status,
       observedGeneration: pool.metadata.generation,
       conditions: setConditions(
         status.conditions,
-        [
-          { type: "Ready", status: "False", reason, message },
-          pausedCondition(pool),
-        ],
+        [{ type: "Ready", status: "False", reason, message }, pausedCondition(pool)],
         pool.metadata.generation,
         new Date(now),
       ),
@@ -251,7 +309,12 @@ export class Reconciler {
     const updates: ConditionUpdate[] = [
       { type: "Ready", status: "True", reason: "Reconciled", message: decision.message },
       metricsOk
-        ? { type: "MetricsAvailable", status: "True", reason: "MetricsRead", message: "queue and users read from Redis" }
+        ? {
+            type: "MetricsAvailable",
+            status: "True",
+            reason: "MetricsRead",
+            message: "queue and users read from Redis",
+          }
         : {
             type: "MetricsAvailable",
             status: "False",
@@ -260,7 +323,12 @@ export class Reconciler {
           },
       limited
         ? { type: "ScalingLimited", status: "True", reason: decision.reason, message: decision.message }
-        : { type: "ScalingLimited", status: "False", reason: "DesiredWithinRange", message: "the desired count is within range" },
+        : {
+            type: "ScalingLimited",
+            status: "False",
+            reason: "DesiredWithinRange",
+            message: "the desired count is within range",
+          },
       pausedCondition(pool),
     ];
     return {
@@ -286,7 +354,12 @@ export class Reconciler {
 
   /** Writes the status subresource when something other than timestamps moved, or on refresh. */
   private async writeStatus(key: string, before: PoolStatus, after: PoolStatus, now: number): Promise<void> {
-    const volatile = (s: PoolStatus) => ({ ...s, lastMetricsTime: undefined, recommendations: undefined, scaleEvents: undefined });
+    const volatile = (s: PoolStatus) => ({
+      ...s,
+      lastMetricsTime: undefined,
+      recommendations: undefined,
+      scaleEvents: undefined,
+    });
     const changed = !isDeepStrictEqual(volatile(before), volatile(after));
     const historyChanged = !isDeepStrictEqual(before.scaleEvents ?? [], after.scaleEvents ?? []);
     const stale = now - (this.lastStatusWrite.get(key) ?? 0) >= (this.deps.statusRefreshMs ?? 30_000);
@@ -300,7 +373,12 @@ export class Reconciler {
     this.lastStatusWrite.set(key, now);
   }
 
-  private async warnOnce(key: string, ref: Parameters<EventRecorder["record"]>[0], reason: string, message: string): Promise<void> {
+  private async warnOnce(
+    key: string,
+    ref: Parameters<EventRecorder["record"]>[0],
+    reason: string,
+    message: string,
+  ): Promise<void> {
     const said = `${reason}:${message}`;
     if (this.lastWarning.get(key) === said) return;
     this.lastWarning.set(key, said);
@@ -314,6 +392,11 @@ class RedisSecretError extends Error {
 
 function pausedCondition(pool: ImageWorkerPool): ConditionUpdate {
   return pool.spec.paused
-    ? { type: "Paused", status: "True", reason: "PausedBySpec", message: "spec.paused is true: replicas are not changed" }
+    ? {
+        type: "Paused",
+        status: "True",
+        reason: "PausedBySpec",
+        message: "spec.paused is true: replicas are not changed",
+      }
     : { type: "Paused", status: "False", reason: "Active", message: "replicas follow the rules" };
 }

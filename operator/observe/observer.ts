@@ -30,7 +30,8 @@ export class RedisObserver {
     if (!r) {
       r = new Redis(url, {
         lazyConnect: false,
-        enableOfflineQueue: true,
+        // while disconnected, fail at once (missing metrics) instead of queueing until the deadline
+        enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
         commandTimeout: this.timeoutMs,
         connectTimeout: this.timeoutMs,
