@@ -76,15 +76,13 @@ export type PoolObject = {
 };
 
 export async function getPool(kc: KubeConfig, namespace: string, name: string): Promise<PoolObject> {
-  return (await kc
-    .makeApiClient(CustomObjectsApi)
-    .getNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace,
-      plural: PLURAL,
-      name,
-    })) as PoolObject;
+  return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace,
+    plural: PLURAL,
+    name,
+  })) as PoolObject;
 }
 
 export function condition(pool: PoolObject, type: string) {

@@ -6,18 +6,26 @@ export type Managed = { name: string; child: ChildProcess; logPath: string; stop
 /** Starts a server process with its output in a log file; `stop` sends SIGTERM, then SIGKILL. */
 export function startProcess(name: string, bin: string, args: string[], logPath: string): Managed {
   const log = createWriteStream(logPath, { flags: "a" });
+  log.on("error", () => {});
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // two sources share one file: neither may end it; it ends once the child's stdio has closed
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
   child.on("error", (err) => log.write(`spawn error: ${String(err)}\n`));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const closed = new Promise<void>((resolve) =>
+    child.once("close", () => {
+      log.end();
+      resolve();
+    }),
+  );
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(killer);
-    log.end();
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await closed;
+      clearTimeout(killer);
+    }
+    await closed;
   };
   return { name, child, logPath, stop };
 }
