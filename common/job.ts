@@ -35,3 +35,16 @@ export type ImageJobInput = z.input<typeof imageJobSchema>;
 export function jobIdFor(chatId: number, messageId: number): string {
   return `tg-${chatId}-${messageId}`;
 }
+
+/**
+ * The "make again" button under a finished image: the worker puts it on the photo, the bot handles
+ * the press. Callback data names the finished job (never in-process state), so any bot replica
+ * can answer it; Telegram allows 64 bytes, and job ids stay well below that.
+ */
+export const againButton = {
+  data: (jobId: string): string => `again:${jobId}`,
+  /** The job id in a press's callback data, or undefined for other buttons. */
+  jobId: (data: string): string | undefined =>
+    data.startsWith("again:") ? data.slice(6) || undefined : undefined,
+  text: { ru: "🔁 Ещё раз", en: "🔁 Make again" },
+} as const;
