@@ -14,6 +14,8 @@ export default defineConfig({
           include: ["{common,operator,bot,worker,sim,test}/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           testTimeout: 10_000,
+          // unit tests run first, then the integration tests with their own worker count
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -25,6 +27,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           // the machine has 2 cores and the control plane shares them
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
