@@ -30,6 +30,7 @@ export class LeaseElector {
   private timer: NodeJS.Timeout | undefined;
   private observed: { holder: string; renewTime: string; at: number } | undefined;
   private lastRenew = 0;
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     kc: KubeConfig,
@@ -49,13 +50,15 @@ export class LeaseElector {
   }
 
   start(): void {
-    void this.tick();
+    this.inFlight = this.tick();
   }
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
     try {
       const ok = await this.tryAcquireOrRenew(Date.now());
+      // stop() may have come while the call was under way: it decides from here on
+      if (this.stopped) return;
       if (ok) {
         this.lastRenew = Date.now();
         if (!this.leading) {
@@ -72,7 +75,9 @@ export class LeaseElector {
         this.lose("could not renew in time");
     }
     if (!this.stopped) {
-      this.timer = setTimeout(() => void this.tick(), this.retryPeriodMs);
+      this.timer = setTimeout(() => {
+        this.inFlight = this.tick();
+      }, this.retryPeriodMs);
     }
   }
 
@@ -133,8 +138,10 @@ export class LeaseElector {
   async stop(opts: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    if (!this.leading || opts.release === false) return;
+    // let a renewal under way land first, so it cannot re-take the lease after the release
+    await this.inFlight;
     this.leading = false;
+    if (opts.release === false) return;
     const { namespace, name, identity } = this.opts;
     try {
       const lease = await this.api.readNamespacedLease({ namespace, name });
