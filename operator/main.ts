@@ -8,8 +8,13 @@ import { operatorConfigSchema } from "./config.js";
 const cfg = loadConfigOrExit(operatorConfigSchema);
 const log = createLogger("imagebot-operator", cfg.LOG_LEVEL);
 const kc = new KubeConfig();
-// in a pod: the ServiceAccount; elsewhere: $KUBECONFIG or ~/.kube/config
-kc.loadFromDefault();
+try {
+  // in a pod: the ServiceAccount; elsewhere: $KUBECONFIG or ~/.kube/config
+  kc.loadFromDefault();
+} catch (err) {
+  log.fatal({ err: (err as Error).message, KUBECONFIG: process.env.KUBECONFIG }, "cannot load a kubeconfig");
+  process.exit(1);
+}
 
 const operator = await startOperator(cfg, kc, log);
 log.info(
