@@ -91,6 +91,8 @@ describe("SIGTERM mid-job", () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(imagesIn(s.chat(req.chatId))).toBe(1);
     expect(await s.jobState(req.jobId)).toBe("completed");
+    expect(w.log).toContain('"msg":"job done"');
+    expect(w.log).not.toContain(s.tg.token.split(":")[1]);
   });
 
   it("hands a job that outlasts the deadline back to the queue; the next worker delivers it once", async () => {
