@@ -2,6 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 type Bucket = { tokens: number; last: number };
 
+/** Added to every wait: Telegram's bucket started a little after ours (the first messages were in flight). */
+const marginMs = 100;
+
 /**
  * Keeps the bot inside Telegram's per-chat budget (about one message a second, a short burst)
  * before Telegram has to answer 429: a token bucket per chat, in this process.
@@ -30,7 +33,7 @@ export class ChatPacer {
   reserve(chatId: number, maxWaitMs: number): number | undefined {
     const now = this.now();
     const bucket = this.refill(chatId, now);
-    const waitMs = bucket.tokens >= 1 ? 0 : ((1 - bucket.tokens) / this.perSecond) * 1000;
+    const waitMs = bucket.tokens >= 1 ? 0 : ((1 - bucket.tokens) / this.perSecond) * 1000 + marginMs;
     if (waitMs > maxWaitMs) return undefined;
     // a reservation may take the bucket below zero: the next caller waits behind it
     bucket.tokens -= 1;

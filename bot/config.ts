@@ -39,7 +39,7 @@ export const botConfigSchema = z
     ACTIVE_USERS_RETENTION: env.duration("1h"),
     /** How long finished jobs stay in Redis: "make again" works and redeliveries are recognised for this long. */
     JOB_RETENTION: env.duration("24h"),
-    /** Assumed time to make one image, for the wait estimate shown to users. */
+    /** Assumed time to make one image, for the wait estimate, until workers report their own. */
     ESTIMATED_JOB_TIME: env.duration("15s"),
     /** How often queue positions in status messages are refreshed (each chat at most once per interval). */
     STATUS_UPDATE_INTERVAL: env.duration("5s"),

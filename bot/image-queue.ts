@@ -1,6 +1,8 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type ImageJob, type ImageJobInput, imageJobSchema } from "../common/job.js";
+import { imageJobOptions } from "../worker/job-options.js";
+import { serviceTimeKey } from "../worker/service-time.js";
 import { requireReady, withRedis } from "./redis.js";
 
 /** Where one of a user's jobs stands. */
@@ -16,6 +18,8 @@ export type QueueLoad = {
   waiting: number;
   /** jobs being made now: a lower bound on how many run in parallel */
   active: number;
+  /** the mean time workers report for one job, ms (undefined before any report) */
+  serviceMs: number | undefined;
 };
 
 /**
@@ -25,6 +29,7 @@ export type QueueLoad = {
  */
 export class ImageQueue {
   readonly queue: Queue<ImageJob>;
+  private readonly name: string;
 
   constructor(
     private readonly redis: Redis,
@@ -33,6 +38,7 @@ export class ImageQueue {
     /** finished jobs stay this long: "make again" reads their prompt, and redeliveries find them */
     private readonly retentionMs: number,
   ) {
+    this.name = name;
     this.queue = new Queue<ImageJob>(name, { connection: redis, prefix });
     // errors surface on each call; the connection's own "error" events are logged by the app
     this.queue.on("error", () => {});
@@ -44,12 +50,17 @@ export class ImageQueue {
   }
 
   async load(): Promise<QueueLoad> {
-    const counts = await withRedis(this.redis, () =>
-      this.queue.getJobCounts("wait", "paused", "prioritized", "active"),
+    const [counts, samples] = await withRedis(this.redis, () =>
+      Promise.all([
+        this.queue.getJobCounts("wait", "paused", "prioritized", "active"),
+        this.redis.lrange(serviceTimeKey(this.name), 0, 19),
+      ]),
     );
+    const times = samples.map(Number).filter((ms) => Number.isFinite(ms) && ms > 0);
     return {
       waiting: (counts.wait ?? 0) + (counts.paused ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,
+      serviceMs: times.length > 0 ? times.reduce((a, b) => a + b, 0) / times.length : undefined,
     };
   }
 
@@ -57,11 +68,8 @@ export class ImageQueue {
     const data = imageJobSchema.parse(input);
     requireReady(this.redis);
     await withRedis(this.redis, () =>
-      this.queue.add("image", data, {
-        jobId,
-        removeOnComplete: { age: Math.ceil(this.retentionMs / 1000) },
-        removeOnFail: { age: Math.ceil(this.retentionMs / 1000) },
-      }),
+      // attempts, the worker's retry backoff and how long records stay: the worker's contract
+      this.queue.add("image", data, { ...imageJobOptions({ keepCompletedMs: this.retentionMs }), jobId }),
     );
   }
 

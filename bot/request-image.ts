@@ -65,7 +65,7 @@ export async function requestImage(s: BotServices, req: ImageRequest): Promise<R
   }
 
   const position = load.waiting + 1;
-  const wait = estimateWaitSeconds(position, load.active, s.config.ESTIMATED_JOB_TIME);
+  const wait = estimateWaitSeconds(position, load.active, load.serviceMs ?? s.config.ESTIMATED_JOB_TIME);
   const status = await reply(t.queued(position, wait));
 
   try {

@@ -49,7 +49,8 @@ export function createServices(
     rememberMs: rememberRequestsMs,
     reserveGraceMs,
   });
-  const pacer = new ChatPacer(config.CHAT_MESSAGES_PER_SECOND, config.CHAT_BURST, now);
+  // pacing is about real seconds at Telegram, whatever clock the limits run on
+  const pacer = new ChatPacer(config.CHAT_MESSAGES_PER_SECOND, config.CHAT_BURST);
   const sender = new Sender(
     telegram,
     pacer,
@@ -62,7 +63,7 @@ export function createServices(
     editsPerRefresh: config.STATUS_EDITS_PER_UPDATE,
     depth: 1000,
     estimatedJobMs: config.ESTIMATED_JOB_TIME,
-    now,
+    now: Date.now,
   });
   return {
     config,

@@ -99,7 +99,7 @@ export class StatusTracker {
       edits += 1;
       job.position = position;
       job.lastEditAt = this.opts.now();
-      const wait = estimateWaitSeconds(position, load.active, this.opts.estimatedJobMs);
+      const wait = estimateWaitSeconds(position, load.active, load.serviceMs ?? this.opts.estimatedJobMs);
       const ok = await this.sender.edit(
         job.chatId,
         job.statusMessageId,

@@ -93,7 +93,7 @@ describe("ChatPacer", () => {
     const pacer = new ChatPacer(1, 3, () => now);
     expect([1, 2, 3].map(() => pacer.reserve(1, 0))).toEqual([0, 0, 0]);
     expect(pacer.reserve(1, 500)).toBeUndefined(); // would wait 1 s
-    expect(pacer.reserve(1, 1000)).toBe(1000);
+    expect(pacer.reserve(1, 2000)).toBe(1100); // 1 s and a safety margin
     expect(pacer.reserve(2, 0)).toBe(0); // another chat has its own budget
     now += 3000;
     expect(pacer.reserve(1, 0)).toBe(0);

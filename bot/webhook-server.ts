@@ -52,12 +52,20 @@ export class WebhookServer {
     return this.server?.listening ?? false;
   }
 
-  /** Stops taking updates; updates in flight finish first. */
-  close(): Promise<void> {
+  /** Stops taking updates; updates in flight get `graceMs` to finish, then connections are cut. */
+  close(graceMs = 10_000): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
     return new Promise((resolve) => {
-      if (!this.server) return resolve();
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
+      // keep-alive connections turn idle as their answers go out: close each as it does
+      const sweep = setInterval(() => server.closeIdleConnections(), 20);
+      const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(cut);
+        resolve();
+      });
+      server.closeIdleConnections();
     });
   }
 
