@@ -3,12 +3,14 @@ import {
   DurationEstimator,
   type DurationEstimatorOptions,
   durationFromOutcome,
+  imputeDuration,
 } from "./duration-estimator.js";
 import {
   adaptiveSchedule,
   type BackoffPolicy,
   type BackoffPolicyInput,
   backoffPolicySchema,
+  hazardSchedule,
   type PollSchedule,
 } from "./poll-schedule.js";
 import { type PollCheck, type PollOutcome, pollUntil } from "./poll-until.js";
@@ -45,6 +47,8 @@ export class AdaptivePoller {
 
   /** The schedule the next job would get. */
   schedule(): PollSchedule {
+    if (this.policy.strategy === "hazard")
+      return hazardSchedule(this.estimator.fit(), this.policy, this.random);
     return adaptiveSchedule(
       { firstLookMs: this.estimator.firstLookMs(), typicalMs: this.estimator.medianMs() },
       this.policy,
@@ -63,7 +67,11 @@ export class AdaptivePoller {
       clock: this.clock,
       maxConsecutiveErrors: this.maxConsecutiveErrors,
     });
-    this.estimator.observe(durationFromOutcome(outcome));
+    this.estimator.observe(
+      this.estimator.learned
+        ? imputeDuration(outcome, this.estimator.fit(), this.random)
+        : durationFromOutcome(outcome),
+    );
     return outcome;
   }
 }

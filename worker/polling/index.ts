@@ -4,8 +4,11 @@ export {
   DurationEstimator,
   type DurationEstimatorOptions,
   durationFromOutcome,
+  fitLogNormal,
+  imputeDuration,
   quantileOf,
 } from "./duration-estimator.js";
+export { cdf, hazard, type LogNormalFit, pdf, quantileMs } from "./lognormal.js";
 export {
   adaptiveSchedule,
   type BackoffPolicy,
@@ -13,9 +16,15 @@ export {
   backoffDelayMs,
   backoffPolicySchema,
   boundedDelayMs,
+  firstLookMs,
   fixedSchedule,
+  hazardCapMs,
+  hazardSchedule,
+  hazardStepMs,
   type Jitter,
   type PollSchedule,
+  type Strategy,
+  strategySchema,
 } from "./poll-schedule.js";
 export {
   type PollCheck,

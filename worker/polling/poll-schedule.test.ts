@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { cdf, cdfOverPdf, hazard } from "./lognormal.js";
 import {
   adaptiveSchedule,
   backoffDelayMs,
   backoffPolicySchema,
   boundedDelayMs,
+  firstLookMs,
   fixedSchedule,
+  hazardCapMs,
+  hazardSchedule,
+  hazardStepMs,
 } from "./poll-schedule.js";
 
 const noJitter = backoffPolicySchema.parse({
@@ -81,5 +86,57 @@ describe("fixedSchedule", () => {
     expect([schedule.firstDelayMs(), schedule.nextDelayMs(1, 1_000), schedule.nextDelayMs(9, 1_000)]).toEqual(
       [1_000, 1_000, 1_000],
     );
+  });
+});
+
+describe("hazardSchedule", () => {
+  const fit = { medianMs: 8_000, sigma: 0.3 };
+  const policy = backoffPolicySchema.parse({ jitter: "none", callCostMs: 450 });
+
+  it("looks first where waiting longer would cost the finished jobs more than it saves calls", () => {
+    const first = hazardSchedule(fit, policy).firstDelayMs();
+    const step = (ms: number) => Math.min(hazardCapMs(fit, policy), hazardStepMs(fit, ms, 450));
+    // F(t)/f(t) = callCost + step(t) at the first look
+    expect(cdfOverPdf(fit, first)).toBeCloseTo(450 + step(first), 0);
+    expect(first).toBe(firstLookMs(fit, 450, step));
+    // somewhere below the median, not at its very edge
+    expect(cdf(fit, first)).toBeGreaterThan(0.2);
+    expect(cdf(fit, first)).toBeLessThan(0.5);
+  });
+
+  it("steps by √(2·callCost / hazard): close together where jobs finish, wider before", () => {
+    const schedule = hazardSchedule(fit, { ...policy, capFraction: 10 });
+    const early = schedule.nextDelayMs(1, 0, 4_000);
+    const bulk = schedule.nextDelayMs(2, early, 9_000);
+    expect(early).toBeCloseTo(Math.sqrt(900 / hazard(fit, 4_000)), 6);
+    expect(bulk).toBeCloseTo(Math.sqrt(900 / hazard(fit, 9_000)), 6);
+    expect(bulk).toBeLessThan(early);
+  });
+
+  it("keeps steps within the floor and a cap that widens with the spread", () => {
+    const bounded = backoffPolicySchema.parse({ jitter: "none", minDelayMs: 500, capFraction: 0.2 });
+    const narrow = { medianMs: 8_000, sigma: 0.1 };
+    // the model is sure the job is done by now: a short step, held at the floor
+    expect(hazardSchedule(narrow, bounded).nextDelayMs(1, 0, 20_000)).toBe(500);
+    // early on the hazard is tiny: the step is capped at 20% of the 84th percentile
+    const wide = { medianMs: 8_000, sigma: 0.8 };
+    expect(hazardSchedule(wide, bounded).nextDelayMs(1, 0, 100)).toBeCloseTo(0.2 * 8_000 * Math.exp(0.8), 6);
+    expect(hazardCapMs(wide, bounded)).toBeGreaterThan(hazardCapMs(narrow, bounded));
+  });
+
+  it("plans from its own running total when the caller gives no age", () => {
+    const schedule = hazardSchedule(fit, policy);
+    const first = schedule.firstDelayMs();
+    const a = schedule.nextDelayMs(1, 0);
+    const b = schedule.nextDelayMs(2, a);
+    const again = hazardSchedule(fit, policy);
+    expect([again.nextDelayMs(1, 0, first), again.nextDelayMs(2, a, first + a)]).toEqual([a, b]);
+  });
+
+  it("jitters each step by at most ±stepJitter", () => {
+    const jittery = backoffPolicySchema.parse({ stepJitter: 0.1, callCostMs: 450 });
+    const plain = hazardSchedule(fit, policy).nextDelayMs(1, 0, 7_000);
+    expect(hazardSchedule(fit, jittery, () => 0).nextDelayMs(1, 0, 7_000)).toBeCloseTo(plain * 0.9, 6);
+    expect(hazardSchedule(fit, jittery, () => 0.5).nextDelayMs(1, 0, 7_000)).toBeCloseTo(plain, 6);
   });
 });

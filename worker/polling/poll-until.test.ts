@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AdaptivePoller } from "./adaptive-poller.js";
 import { SimulatedClock } from "./clock.js";
-import { adaptiveSchedule, backoffPolicySchema, fixedSchedule } from "./poll-schedule.js";
+import { adaptiveSchedule, backoffPolicySchema, fixedSchedule, hazardSchedule } from "./poll-schedule.js";
 import { type PollStatus, PollTimeoutError, pollUntil } from "./poll-until.js";
 
 /** A job that finishes `readyAtMs` after the start; records when each status call was made. */
@@ -113,6 +113,34 @@ describe("pollUntil", () => {
   });
 });
 
+describe("pollUntil with a hazard schedule", () => {
+  const fit = { medianMs: 8_000, sigma: 0.3 };
+  const policy = backoffPolicySchema.parse({ jitter: "none" });
+
+  it("plans each step from the job's real age, so a Retry-After shifts the rest of the schedule", async () => {
+    const plain = new SimulatedClock();
+    const a = job(plain, 30_000);
+    await pollUntil(a.check, { schedule: hazardSchedule(fit, policy), clock: plain, timeoutMs: 60_000 });
+    const held = new SimulatedClock();
+    const b = job(held, 30_000, { 1: { done: false, retryAfterMs: 6_000 } });
+    await pollUntil(b.check, { schedule: hazardSchedule(fit, policy), clock: held, timeoutMs: 60_000 });
+    const [first = 0, second = 0, third = 0] = b.calls;
+    expect(first).toBe(a.calls[0]);
+    expect(second - first).toBe(6_000);
+    // the step after the held call is the one for that age, not the one planned for earlier
+    const fresh = hazardSchedule(fit, policy);
+    expect(third - second).toBeCloseTo(fresh.nextDelayMs(2, 0, second), 6);
+  });
+
+  it("still makes its last call on the deadline and then gives up", async () => {
+    const clock = new SimulatedClock();
+    const { calls, check } = job(clock, Number.POSITIVE_INFINITY);
+    const polling = pollUntil(check, { schedule: hazardSchedule(fit, policy), clock, timeoutMs: 20_000 });
+    await expect(polling).rejects.toBeInstanceOf(PollTimeoutError);
+    expect(calls.at(-1)).toBe(20_000);
+  });
+});
+
 describe("AdaptivePoller", () => {
   it("moves its first look toward the jobs' real duration", async () => {
     const clock = new SimulatedClock();
@@ -129,5 +157,30 @@ describe("AdaptivePoller", () => {
       });
     }
     expect(poller.estimator.firstLookMs()).toBe(5_000);
+  });
+
+  it("learns the duration from inferred outcomes, and calls far less often than once a second", async () => {
+    const clock = new SimulatedClock();
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const poller = new AdaptivePoller({ clock, random, estimator: { startMs: 30_000 } });
+    let calls = 0;
+    for (let i = 0; i < 300; i++) {
+      const start = clock.now();
+      const duration = 8_000 * Math.exp(0.3 * (random() + random() + random() - 1.5));
+      const outcome = await poller.poll(
+        async () => (clock.now() - start >= duration ? { done: true, value: i } : { done: false }),
+        { timeoutMs: 120_000, startedAtMs: start },
+      );
+      if (i >= 100) calls += outcome.attempts;
+      clock.advance(1_000);
+    }
+    const fit = poller.estimator.fit();
+    expect(fit.medianMs).toBeGreaterThan(7_000);
+    expect(fit.medianMs).toBeLessThan(9_000);
+    expect(calls / 200).toBeLessThan(3);
   });
 });

@@ -85,7 +85,7 @@ export async function pollUntil<T>(check: PollCheck<T>, options: PollOptions): P
     }
     lastMissMs = callAt;
     retryAfterMs = status.retryAfterMs;
-    planned = schedule.nextDelayMs(attempts, attempts === 1 ? 0 : planned);
+    planned = schedule.nextDelayMs(attempts, attempts === 1 ? 0 : planned, callAt);
   }
 }
 
