@@ -27,9 +27,14 @@ export type QueueLoad = {
  * redelivered update adds nothing), read positions, remove waiting jobs. Every call fails fast
  * with RedisUnavailableError while Redis is down.
  */
+/** How long one read of the queue's counts serves the requests that follow it. */
+const snapshotMs = 200;
+
 export class ImageQueue {
   readonly queue: Queue<ImageJob>;
   private readonly name: string;
+  private snapshot: { at: number; load: QueueLoad; handedOut: number } | undefined;
+  private reading: Promise<QueueLoad> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -62,6 +67,26 @@ export class ImageQueue {
       active: counts.active ?? 0,
       serviceMs: times.length > 0 ? times.reduce((a, b) => a + b, 0) / times.length : undefined,
     };
+  }
+
+  /**
+   * The place a request about to be added will take, and the queue's load. Under load many requests
+   * arrive together: one read of the counts serves every request for 200 ms, and each request is
+   * handed the next place after it, so the places shown stay distinct and in order. The status
+   * tracker corrects what the queue did meanwhile.
+   */
+  async nextPlace(): Promise<{ position: number; load: QueueLoad }> {
+    if (!this.snapshot || Date.now() - this.snapshot.at > snapshotMs) {
+      this.reading ??= this.load().finally(() => {
+        this.reading = undefined;
+      });
+      const load = await this.reading;
+      if (this.snapshot?.load !== load) this.snapshot = { at: Date.now(), load, handedOut: 0 };
+    }
+    const snap = this.snapshot;
+    if (!snap) throw new Error("unreachable: no queue snapshot");
+    snap.handedOut += 1;
+    return { position: snap.load.waiting + snap.handedOut, load: snap.load };
   }
 
   async add(jobId: string, input: ImageJobInput): Promise<void> {

@@ -90,14 +90,18 @@ export class RateLimiter {
     /** BullMQ's key prefix of one job in the queue ("bull:img_queue:") */
     private readonly jobKeyPrefix: string,
     private readonly limits: RateLimits,
-  ) {}
+  ) {
+    if (!("imagebotReserve" in redis))
+      redis.defineCommand("imagebotReserve", { numberOfKeys: 2, lua: reserveLua });
+  }
 
   async reserve(userId: number, jobId: string, now: number): Promise<Reservation> {
     const l = this.limits;
     const reply = (await withRedis(this.redis, () =>
-      this.redis.eval(
-        reserveLua,
-        2,
+      // EVALSHA, falling back to EVAL once after a Redis restart emptied the script cache
+      (
+        this.redis as Redis & { imagebotReserve: (...args: (string | number)[]) => Promise<unknown> }
+      ).imagebotReserve(
         this.keys.rateLimit(userId),
         this.keys.userJobs(userId),
         now,

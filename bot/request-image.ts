@@ -41,7 +41,7 @@ export async function requestImage(s: BotServices, req: ImageRequest): Promise<R
   }
 
   const now = s.now();
-  let load: Awaited<ReturnType<typeof s.queue.load>>;
+  let place: Awaited<ReturnType<typeof s.queue.nextPlace>>;
   try {
     const reservation = await s.limiter.reserve(req.userId, req.jobId, now);
     if (reservation.kind === "duplicate") {
@@ -59,12 +59,12 @@ export async function requestImage(s: BotServices, req: ImageRequest): Promise<R
       await reply(`${t.rateLimited}\n${t.tooManyPending(reservation.pending)}`);
       return "limited";
     }
-    load = await s.queue.load();
+    place = await s.queue.nextPlace();
   } catch (err) {
     return busy(s, req, err, undefined);
   }
 
-  const position = load.waiting + 1;
+  const { position, load } = place;
   const wait = estimateWaitSeconds(position, load.active, load.serviceMs ?? s.config.ESTIMATED_JOB_TIME);
   const status = await reply(t.queued(position, wait));
 
