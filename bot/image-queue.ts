@@ -1,8 +1,8 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type ImageJob, type ImageJobInput, imageJobSchema } from "../common/job.js";
-import { imageJobOptions } from "../worker/job-options.js";
-import { serviceTimeKey } from "../worker/service-time.js";
+import { imageJobOptions } from "../common/job-options.js";
+import { serviceTimeKey } from "../common/service-time.js";
 import { requireReady, withRedis } from "./redis.js";
 
 /** Where one of a user's jobs stands. */

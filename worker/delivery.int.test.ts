@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { serviceTimeKey } from "../common/service-time.js";
 import { type ProviderEmulator, startProviderEmulator } from "../sim/provider/emulator.js";
 import { isPng, pngDimensions } from "./providers/image-info.js";
-import { serviceTimeKey } from "./service-time.js";
 import { imagesIn, Scenario } from "./testing/scenario.js";
 import { textsFor } from "./texts.js";
 

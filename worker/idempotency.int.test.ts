@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { imageJobOptions } from "../common/job-options.js";
 import { redisKeys } from "../common/redis-keys.js";
-import { imageJobOptions } from "./job-options.js";
 import { imagesIn, Scenario } from "./testing/scenario.js";
 import { textsFor } from "./texts.js";
 

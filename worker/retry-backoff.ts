@@ -1,8 +1,9 @@
+/** The backoff type the bot puts on image jobs; the worker registers the strategy under this name. */
+import { RETRY_BACKOFF_TYPE } from "../common/job-options.js";
 import { ProviderError } from "./providers/provider-error.js";
 import { TelegramApiError } from "./telegram/telegram-error.js";
 
-/** The backoff type the bot puts on image jobs; the worker registers the strategy under this name. */
-export const RETRY_BACKOFF_TYPE = "provider";
+export { RETRY_BACKOFF_TYPE };
 
 const MAX_DELAY_MS = 10 * 60_000;
 

@@ -1,4 +1,5 @@
 import type { ImageJob } from "../common/job.js";
+import { againButton } from "../common/job.js";
 
 export type Lang = ImageJob["lang"];
 
@@ -44,9 +45,9 @@ export function textsFor(lang: Lang): Texts {
   return TEXTS[lang];
 }
 
-/** Callback data of the "again" button: keyed by job id, never by worker state (64 bytes at most). */
+/** Callback data of the "again" button: keyed by job id, never by worker state (common/job.ts). */
 export function againCallbackData(jobId: string): string {
-  return `again:${jobId}`;
+  return againButton.data(jobId);
 }
 
 export function againKeyboard(lang: Lang, jobId: string) {

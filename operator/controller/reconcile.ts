@@ -7,6 +7,7 @@ import {
   setHeaderOptions,
 } from "@kubernetes/client-node";
 import type { Logger } from "../../common/logger.js";
+import { serviceTimeKey } from "../../common/service-time.js";
 import { parsePool, specDurations } from "../api/schema.js";
 import { GROUP, type ImageWorkerPool, PLURAL, type PoolStatus, VERSION } from "../api/types.js";
 import {
@@ -219,7 +220,7 @@ export class Reconciler {
           consumerGroup: spec.queue.consumerGroup,
           usersKey: spec.users.key,
           usersWindowMs,
-          serviceTimeKey: `imagebot:service-time:${spec.queue.name}`,
+          serviceTimeKey: serviceTimeKey(spec.queue.name),
         },
         now,
       );

@@ -1,8 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { SERVICE_TIME_SAMPLES } from "../../common/service-time.js";
 import type { QueueReading, QueueSource } from "./types.js";
-
-const SERVICE_SAMPLES = 50;
 
 /**
  * Reads one pool's queue and active users from Redis in at most two round trips: BullMQ's
@@ -16,7 +15,7 @@ export async function readQueue(redis: Redis, src: QueueSource, now: number): Pr
   let delayed = 0;
   const pipe = redis.pipeline();
   pipe.zcount(src.usersKey, now - src.usersWindowMs, "+inf");
-  if (src.serviceTimeKey) pipe.lrange(src.serviceTimeKey, 0, SERVICE_SAMPLES - 1);
+  if (src.serviceTimeKey) pipe.lrange(src.serviceTimeKey, 0, SERVICE_TIME_SAMPLES - 1);
 
   if (src.kind === "bullmq") {
     const queue = bullQueue(redis, src.name, prefix);

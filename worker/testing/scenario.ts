@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { parseEnv } from "../../common/config.js";
 import { type ImageJobInput, jobIdFor } from "../../common/job.js";
+import { imageJobOptions } from "../../common/job-options.js";
 import { createLogger } from "../../common/logger.js";
 import { redisKeys } from "../../common/redis-keys.js";
 import { callOk } from "../../sim/telegram/api-client.js";
@@ -16,7 +17,6 @@ import { startTelegramEmulator } from "../../sim/telegram/index.js";
 import type { Message } from "../../sim/telegram/types.js";
 import { testRedis, testRedisUrl, uniqueName } from "../../test/harness/redis.js";
 import { type WorkerConfig, workerConfigSchema } from "../config.js";
-import { imageJobOptions } from "../job-options.js";
 import { type RunningWorker, type StartWorkerOptions, startWorker } from "../start-worker.js";
 
 let nextUserId = 5_000_000 + Math.floor(Math.random() * 1_000_000) * 10;

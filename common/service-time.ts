@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { redisKeys } from "../common/redis-keys.js";
+import { redisKeys } from "./redis-keys.js";
 
 /** Samples the operator averages (it reads `LRANGE <key> 0 49`). */
 export const SERVICE_TIME_SAMPLES = 50;

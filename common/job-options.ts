@@ -1,5 +1,7 @@
 import type { JobsOptions, KeepJobs } from "bullmq";
-import { RETRY_BACKOFF_TYPE } from "./retry-backoff.js";
+
+/** The name of the worker's custom BullMQ backoff strategy (worker/retry-backoff.ts implements it). */
+export const RETRY_BACKOFF_TYPE = "provider";
 
 export type ImageJobSettings = {
   attempts: number;
