@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { RedisObserver } from "../observe/observer.js";
 import type { EventRecorder } from "./events.js";
 import { operatorMetrics } from "./metrics.js";
+import { statusWorthWriting } from "./pool-status.js";
 import { Reconciler } from "./reconcile.js";
 
 // The API server validates pools with the same rules as parsePool (operator/api/crd-agreement.int.test.ts),
@@ -70,5 +71,39 @@ describe("Reconciler with an invalid spec", () => {
         ],
       },
     });
+  });
+});
+
+describe("statusWorthWriting", () => {
+  const base = {
+    replicas: 3,
+    queueLength: 10,
+    lastMetricsTime: "2026-01-01T00:00:00.000Z",
+    recommendations: [{ timestamp: "2026-01-01T00:00:00.000Z", replicas: 3 }],
+  };
+  const later = {
+    ...base,
+    lastMetricsTime: "2026-01-01T00:00:05.000Z",
+    recommendations: [{ timestamp: "2026-01-01T00:00:05.000Z", replicas: 3 }],
+  };
+  it.each([
+    // a reading that moved only timestamps is not written between refreshes
+    ["only timestamps moved, recently written", base, later, 5_000, false],
+    // ...but it is once the refresh interval has passed, so the history survives a restart
+    ["only timestamps moved, refresh due", base, later, 30_000, true],
+    // any real change is written at once
+    ["the queue changed", base, { ...later, queueLength: 11 }, 5_000, true],
+    // a scale is part of the step-limit history and is written at once
+    [
+      "a scale event",
+      base,
+      { ...later, scaleEvents: [{ timestamp: later.lastMetricsTime, change: 1 }] },
+      5_000,
+      true,
+    ],
+    // nothing changed at all: no write even when due
+    ["identical", base, base, 60_000, false],
+  ])("%s", (_name, before, after, since, expected) => {
+    expect(statusWorthWriting(before, after, since, 30_000)).toBe(expected);
   });
 });

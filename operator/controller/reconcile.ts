@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import {
   type AutoscalingV2Api,
   type CoreV1Api,
@@ -10,18 +9,14 @@ import type { Logger } from "../../common/logger.js";
 import { serviceTimeKey } from "../../common/service-time.js";
 import { parsePool, specDurations } from "../api/schema.js";
 import { GROUP, type ImageWorkerPool, PLURAL, type PoolStatus, VERSION } from "../api/types.js";
-import {
-  type Observation as DecideObservation,
-  type Decision,
-  decide,
-  LIMITING_REASONS,
-} from "../decide/decide.js";
-import { historyFromStatus, historyToStatus } from "../decide/history.js";
+import { type Observation as DecideObservation, decide } from "../decide/decide.js";
+import { historyFromStatus } from "../decide/history.js";
 import { MetricsUnavailableError, type RedisObserver } from "../observe/observer.js";
 import { type ScaleTarget, statusCode } from "../target/scale-target.js";
-import { type ConditionUpdate, setConditions } from "./conditions.js";
+import { setConditions } from "./conditions.js";
 import type { EventRecorder } from "./events.js";
 import type { OperatorMetrics } from "./metrics.js";
+import { failedStatus, nextStatus, statusWorthWriting } from "./pool-status.js";
 
 /** What reconcile asks of the controller loop. */
 export type ReconcileResult =
@@ -120,7 +115,7 @@ export class Reconciler {
         await this.writeStatus(
           key,
           status,
-          this.failedStatus(pool, status, "ConflictingAutoscaler", message, now),
+          failedStatus(pool, status, "ConflictingAutoscaler", message, now),
           now,
         );
         await this.warnOnce(key, ref, "ConflictingAutoscaler", message);
@@ -130,12 +125,7 @@ export class Reconciler {
       const current = await target.getReplicas();
       if (current === undefined) {
         const message = `${target.description} not found in namespace ${namespace}`;
-        await this.writeStatus(
-          key,
-          status,
-          this.failedStatus(pool, status, "TargetNotFound", message, now),
-          now,
-        );
+        await this.writeStatus(key, status, failedStatus(pool, status, "TargetNotFound", message, now), now);
         await this.warnOnce(key, ref, "TargetNotFound", message);
         return { kind: "retry", error: new Error(message) };
       }
@@ -171,16 +161,7 @@ export class Reconciler {
         );
       }
       this.lastWarning.delete(key);
-      const next = this.nextStatus(
-        pool,
-        status,
-        observation,
-        failures,
-        missingReason,
-        decision,
-        scaledAt,
-        now,
-      );
+      const next = nextStatus(pool, status, observation, failures, missingReason, decision, scaledAt, now);
       await this.writeStatus(key, status, next, now);
       return { kind: "done", requeueAfterMs: pollIntervalMs };
     } catch (err) {
@@ -275,96 +256,10 @@ export class Reconciler {
     return hpa?.metadata?.name;
   }
 
-  private failedStatus(
-    pool: ImageWorkerPool,
-    status: PoolStatus,
-    reason: string,
-    message: string,
-    now: number,
-  ): PoolStatus {
-    return {
-      ...status,
-      observedGeneration: pool.metadata.generation,
-      conditions: setConditions(
-        status.conditions,
-        [{ type: "Ready", status: "False", reason, message }, pausedCondition(pool)],
-        pool.metadata.generation,
-        new Date(now),
-      ),
-    };
-  }
-
-  private nextStatus(
-    pool: ImageWorkerPool,
-    status: PoolStatus,
-    observation: DecideObservation,
-    failures: number,
-    missingReason: string | undefined,
-    decision: Decision,
-    scaledAt: string | undefined,
-    now: number,
-  ): PoolStatus {
-    const nowIso = new Date(now).toISOString();
-    const metricsOk = observation.kind === "metrics";
-    const limited = LIMITING_REASONS.has(decision.reason);
-    const updates: ConditionUpdate[] = [
-      { type: "Ready", status: "True", reason: "Reconciled", message: decision.message },
-      metricsOk
-        ? {
-            type: "MetricsAvailable",
-            status: "True",
-            reason: "MetricsRead",
-            message: "queue and users read from Redis",
-          }
-        : {
-            type: "MetricsAvailable",
-            status: "False",
-            reason: "RedisUnavailable",
-            message: `${missingReason ?? "metrics unreadable"}; ${decision.message}`,
-          },
-      limited
-        ? { type: "ScalingLimited", status: "True", reason: decision.reason, message: decision.message }
-        : {
-            type: "ScalingLimited",
-            status: "False",
-            reason: "DesiredWithinRange",
-            message: "the desired count is within range",
-          },
-      pausedCondition(pool),
-    ];
-    return {
-      ...status,
-      observedGeneration: pool.metadata.generation,
-      replicas: decision.replicas,
-      desiredReplicas: decision.raw ?? decision.replicas,
-      ...(metricsOk
-        ? {
-            activeUsers: observation.activeUsers,
-            queueLength: observation.waiting,
-            activeJobs: observation.active,
-            delayedJobs: observation.delayed,
-            lastMetricsTime: nowIso,
-          }
-        : {}),
-      consecutiveFailures: failures,
-      lastScaleTime: scaledAt ?? status.lastScaleTime,
-      ...historyToStatus(decision.history),
-      conditions: setConditions(status.conditions, updates, pool.metadata.generation, new Date(now)),
-    };
-  }
-
   /** Writes the status subresource when something other than timestamps moved, or on refresh. */
   private async writeStatus(key: string, before: PoolStatus, after: PoolStatus, now: number): Promise<void> {
-    const volatile = (s: PoolStatus) => ({
-      ...s,
-      lastMetricsTime: undefined,
-      recommendations: undefined,
-      scaleEvents: undefined,
-    });
-    const changed = !isDeepStrictEqual(volatile(before), volatile(after));
-    const historyChanged = !isDeepStrictEqual(before.scaleEvents ?? [], after.scaleEvents ?? []);
-    const stale = now - (this.lastStatusWrite.get(key) ?? 0) >= (this.deps.statusRefreshMs ?? 30_000);
-    if (!changed && !historyChanged && !(stale && !isDeepStrictEqual(before, after))) return;
+    const sinceLastWrite = now - (this.lastStatusWrite.get(key) ?? 0);
+    if (!statusWorthWriting(before, after, sinceLastWrite, this.deps.statusRefreshMs ?? 30_000)) return;
     const [namespace, name] = key.split("/") as [string, string];
     // the status is the operator's alone: a merge patch writes it without a read-modify-write
     await this.deps.objects.patchNamespacedCustomObjectStatus(
@@ -389,15 +284,4 @@ export class Reconciler {
 
 class RedisSecretError extends Error {
   override name = "RedisSecretError";
-}
-
-function pausedCondition(pool: ImageWorkerPool): ConditionUpdate {
-  return pool.spec.paused
-    ? {
-        type: "Paused",
-        status: "True",
-        reason: "PausedBySpec",
-        message: "spec.paused is true: replicas are not changed",
-      }
-    : { type: "Paused", status: "False", reason: "Active", message: "replicas follow the rules" };
 }
