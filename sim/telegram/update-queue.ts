@@ -11,6 +11,8 @@ const notByDefault = new Set(["chat_member", "message_reaction", "message_reacti
 export class UpdateQueue {
   private items: Update[] = [];
   private head = 0;
+  /** Updates confirmed out of order (parallel webhook deliveries), still behind the head. */
+  private confirmedAhead = new Set<number>();
   private nextId: number;
   private allowed: Set<string> | undefined;
   private readonly listeners = new Set<() => void>();
@@ -23,7 +25,7 @@ export class UpdateQueue {
   }
 
   get pendingCount(): number {
-    return this.items.length - this.head;
+    return this.items.length - this.head - this.confirmedAhead.size;
   }
 
   /** `undefined` keeps the previous setting; an empty list means Telegram's default. */
@@ -54,6 +56,25 @@ export class UpdateQueue {
     return this.items[this.head];
   }
 
+  /** The pending updates in order, those confirmed out of order left out. */
+  *pending(): Iterable<Update> {
+    for (let i = this.head; i < this.items.length; i++) {
+      const u = this.items[i];
+      if (u && !this.confirmedAhead.has(u.update_id)) yield u;
+    }
+  }
+
+  /** Confirms one update (a 2xx answer to its webhook delivery), in any order. */
+  confirm(updateId: number): void {
+    this.confirmedAhead.add(updateId);
+    while (this.head < this.items.length && this.confirmedAhead.has(this.items[this.head]?.update_id ?? -1)) {
+      this.confirmedAhead.delete(this.items[this.head]?.update_id ?? -1);
+      this.head += 1;
+      this.confirmed += 1;
+    }
+    this.compact();
+  }
+
   peek(limit: number): Update[] {
     return this.items.slice(this.head, this.head + limit);
   }
@@ -79,6 +100,7 @@ export class UpdateQueue {
     this.confirmed += this.pendingCount;
     this.items = [];
     this.head = 0;
+    this.confirmedAhead.clear();
   }
 
   /** Calls `listener` after each new queued update; returns the unsubscribe function. */

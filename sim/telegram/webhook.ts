@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { Logger } from "../../common/logger.js";
 import { type RawParams, readParams } from "./request-body.js";
+import type { Update } from "./types.js";
 import type { UpdateQueue } from "./update-queue.js";
 
 export type WebhookConfig = {
@@ -26,16 +27,19 @@ export type WebhookRetry = { initialMs: number; maxMs: number; requestTimeoutMs:
 export type WebhookReplyHandler = (method: string, params: RawParams) => Promise<void>;
 
 /**
- * Delivers queued updates to the webhook one at a time, in order. An update is confirmed by a 2xx
- * answer; any other answer or a network error is recorded (getWebhookInfo's last_error_*) and the
- * same update is retried after an exponential backoff, as Telegram does (only faster).
+ * Delivers queued updates to the webhook over up to `max_connections` requests at once, as Telegram
+ * does; updates of one chat go one at a time, in order. An update is confirmed by a 2xx answer; any
+ * other answer or a network error is recorded (getWebhookInfo's last_error_*) and the same update
+ * is retried after an exponential backoff, as Telegram does (only faster).
  */
 export class WebhookDispatcher {
   private config: WebhookConfig | undefined;
   private lastError: { date: number; message: string } | undefined;
   private generation = 0;
-  private running = false;
-  private wake: (() => void) | undefined;
+  private lanes = 0;
+  private readonly inFlight = new Set<number>();
+  private readonly busyChats = new Set<number>();
+  private readonly sleepers = new Set<() => void>();
   delivered = 0;
   failedDeliveries = 0;
 
@@ -56,7 +60,7 @@ export class WebhookDispatcher {
     this.config = config;
     this.lastError = undefined;
     this.generation += 1;
-    this.wake?.();
+    this.wakeAll();
     this.kick();
   }
 
@@ -64,7 +68,7 @@ export class WebhookDispatcher {
     this.config = undefined;
     this.lastError = undefined;
     this.generation += 1;
-    this.wake?.();
+    this.wakeAll();
   }
 
   info(): WebhookInfo {
@@ -85,32 +89,52 @@ export class WebhookDispatcher {
   }
 
   private kick(): void {
-    if (this.running || !this.config || this.queue.pendingCount === 0) return;
-    this.running = true;
-    void this.loop(this.generation).finally(() => {
-      this.running = false;
-      this.kick();
-    });
+    while (this.config && this.lanes < this.config.maxConnections) {
+      const update = this.nextDeliverable();
+      if (!update) return;
+      this.lanes += 1;
+      void this.lane(update, this.generation).finally(() => {
+        this.lanes -= 1;
+        this.kick();
+      });
+    }
   }
 
-  private async loop(generation: number): Promise<void> {
+  /** The oldest pending update not on its way whose chat has nothing on its way. */
+  private nextDeliverable(): Update | undefined {
+    for (const update of this.queue.pending()) {
+      if (this.inFlight.has(update.update_id)) continue;
+      const chat = chatOf(update);
+      if (chat !== undefined && this.busyChats.has(chat)) continue;
+      return update;
+    }
+    return undefined;
+  }
+
+  /** Delivers one update until it is confirmed or the webhook changes. */
+  private async lane(update: Update, generation: number): Promise<void> {
+    const chat = chatOf(update);
+    this.inFlight.add(update.update_id);
+    if (chat !== undefined) this.busyChats.add(chat);
     let backoffMs = this.retry.initialMs;
-    while (this.config && generation === this.generation) {
-      const update = this.queue.first();
-      if (!update) return;
-      const error = await this.deliver(this.config, JSON.stringify(update));
-      if (generation !== this.generation) return;
-      if (!error) {
-        this.queue.confirmBelow(update.update_id + 1);
-        this.delivered += 1;
-        backoffMs = this.retry.initialMs;
-        continue;
+    try {
+      while (this.config && generation === this.generation) {
+        const error = await this.deliver(this.config, JSON.stringify(update));
+        if (generation !== this.generation) return;
+        if (!error) {
+          this.queue.confirm(update.update_id);
+          this.delivered += 1;
+          return;
+        }
+        this.failedDeliveries += 1;
+        this.lastError = { date: Math.floor(Date.now() / 1000), message: error };
+        this.log.debug({ updateId: update.update_id, error, backoffMs }, "webhook delivery failed");
+        await this.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, this.retry.maxMs);
       }
-      this.failedDeliveries += 1;
-      this.lastError = { date: Math.floor(Date.now() / 1000), message: error };
-      this.log.debug({ updateId: update.update_id, error, backoffMs }, "webhook delivery failed");
-      await this.sleep(backoffMs);
-      backoffMs = Math.min(backoffMs * 2, this.retry.maxMs);
+    } finally {
+      this.inFlight.delete(update.update_id);
+      if (chat !== undefined) this.busyChats.delete(chat);
     }
   }
 
@@ -156,14 +180,29 @@ export class WebhookDispatcher {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.sleepers.delete(done);
         resolve();
-      }
-      this.wake = done;
+      };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
     });
   }
+
+  private wakeAll(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+}
+
+/** The chat an update belongs to, for per-chat ordering; undefined when it has none. */
+function chatOf(update: Update): number | undefined {
+  const u = update as {
+    message?: { chat: { id: number } };
+    edited_message?: { chat: { id: number } };
+    callback_query?: { from: { id: number } };
+  };
+  return u.message?.chat.id ?? u.edited_message?.chat.id ?? u.callback_query?.from.id;
 }
 
 function describeNetworkError(err: unknown): string {
