@@ -54,6 +54,34 @@ describe("webhook", () => {
     expect(tg.webhookInfo().url).toBe(url);
   });
 
+  it("delivers over several connections at once, keeping each chat's updates in order", async () => {
+    let open = 0;
+    let most = 0;
+    const { url, received, server } = await startHook((_u, res) => {
+      open += 1;
+      most = Math.max(most, open);
+      setTimeout(() => {
+        open -= 1;
+        res.end();
+      }, 30);
+    });
+    hook = server;
+    await callOk(tg.apiRoot, tg.token, "setWebhook", { url, max_connections: 4 });
+    const users = [21, 22, 23, 24, 25, 26].map((id) => tg.user(id));
+    for (const i of [1, 2, 3]) for (const u of users) u.sendText(`${u.id}-${i}`);
+    await expect.poll(() => received.length, { timeout: 5000 }).toBe(18);
+    // several at once, never more than max_connections
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+    for (const u of users) {
+      const texts = received
+        .filter((r) => r.update.message?.chat.id === u.chatId)
+        .map((r) => r.update.message?.text);
+      expect(texts).toEqual([`${u.id}-1`, `${u.id}-2`, `${u.id}-3`]);
+    }
+    await expect.poll(() => tg.webhookInfo().pending_update_count).toBe(0);
+  });
+
   it("retries the same update after a 500 and records the error in getWebhookInfo", async () => {
     let failures = 2;
     const { url, received, server } = await startHook((_u, res) => {
