@@ -5,7 +5,7 @@ import { againButton, imageJobSchema, jobIdFor } from "../common/job.js";
 import { startTelegramEmulator, type TelegramEmulator } from "../sim/telegram/index.js";
 import { testRedis, testRedisUrl, uniqueName } from "../test/harness/redis.js";
 import { againJobId } from "./handlers/again.js";
-import { redisReady, type TestBot, testBot, testConfig } from "./test-support.js";
+import { redisReady, type TestBot, testBot, testConfig } from "./testing.js";
 
 // Handler tests through bot.handleUpdate against the run's real Redis; replies go to an in-process
 // Bot API emulator. Each test has its own queue name and key prefix.

@@ -7,7 +7,7 @@ import { freePort } from "../test/harness/free-port.js";
 import { testRedis, testRedisUrl, uniqueName } from "../test/harness/redis.js";
 import { startRedisServer } from "../test/harness/redis-server.js";
 import { type RunningBot, startBot } from "./app.js";
-import { testConfig } from "./test-support.js";
+import { testConfig } from "./testing.js";
 
 // End to end: the bot as a program (startBot), updates from the Bot API emulator over HTTP, jobs
 // in the run's real Redis, in both intake modes.

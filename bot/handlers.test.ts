@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTelegramEmulator, type TelegramEmulator } from "../sim/telegram/index.js";
-import { chatTexts, type TestBot, testBot, testConfig } from "./test-support.js";
+import { chatTexts, type TestBot, testBot, testConfig } from "./testing.js";
 
 // Handler tests without Redis: the bot's Redis URL points at a port nobody listens on, so these
 // also show what users read while Redis is unreachable.

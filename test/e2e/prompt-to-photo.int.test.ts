@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningBot, startBot } from "../../bot/app.js";
-import { testConfig } from "../../bot/test-support.js";
+import { testConfig } from "../../bot/testing.js";
 import { parseEnv } from "../../common/config.js";
 import { createLogger } from "../../common/logger.js";
 import { startTelegramEmulator, type TelegramEmulator } from "../../sim/telegram/index.js";
