@@ -59,3 +59,11 @@ test-unit: node_modules ## Run the unit tests (no servers).
 .PHONY: test-integration
 test-integration: deps ## Run the integration tests against a real Redis and control plane.
 	npx vitest run --project integration
+
+##@ Demo
+
+.PHONY: demo
+demo: deps ## Run the whole system locally (control plane, Redis, emulators, operator, bot, workers) with users in phases; DEMO_ARGS=--quick for ~1.5 min.
+	@# node --import tsx (the same as npx tsx sim/demo/main.ts, without tsx's CLI in between): under load,
+	@# that CLI SIGKILLs its child when a relayed Ctrl-C is not acknowledged within 30 ms, so no clean stop
+	node --import tsx sim/demo/main.ts $(DEMO_ARGS)
