@@ -6,9 +6,11 @@ import { botConfigSchema } from "./config.js";
 
 const config = loadConfigOrExit(botConfigSchema);
 const log = createLogger("bot", config.LOG_LEVEL);
+// listen before start-up, so a SIGTERM that comes while connecting still shuts down in order
+const starting = startBot(config, { log });
+new Shutdown(log).add("bot", async () => (await starting).stop()).listen();
 try {
-  const running = await startBot(config, { log });
-  new Shutdown(log).add("bot", () => running.stop()).listen();
+  const running = await starting;
   running.failed.catch(() => process.exit(1));
 } catch (err) {
   log.fatal({ err }, "bot failed to start");

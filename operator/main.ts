@@ -16,9 +16,11 @@ try {
   process.exit(1);
 }
 
-const operator = await startOperator(cfg, kc, log);
+// listen before start-up, so a SIGTERM that comes while starting still releases the lease
+const starting = startOperator(cfg, kc, log);
+new Shutdown(log, cfg.SHUTDOWN_TIMEOUT).add("operator", async () => (await starting).stop()).listen();
+await starting;
 log.info(
   { namespace: cfg.WATCH_NAMESPACE ?? "(all)", leaderElection: cfg.LEADER_ELECTION, identity: cfg.POD_NAME },
   "operator started",
 );
-new Shutdown(log, cfg.SHUTDOWN_TIMEOUT).add("operator", () => operator.stop()).listen();

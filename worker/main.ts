@@ -6,6 +6,8 @@ import { startWorker } from "./start-worker.js";
 
 const cfg = loadConfigOrExit(workerConfigSchema);
 const log = createLogger("imagebot-worker", cfg.LOG_LEVEL);
-const running = await startWorker(cfg, { log });
+// listen before start-up, so a SIGTERM that comes while connecting still shuts down in order
+const starting = startWorker(cfg, { log });
 // SIGTERM: stop taking jobs, let running ones finish, hand back the rest, all within SHUTDOWN_TIMEOUT
-new Shutdown(log, cfg.SHUTDOWN_TIMEOUT).add("worker", () => running.close()).listen();
+new Shutdown(log, cfg.SHUTDOWN_TIMEOUT).add("worker", async () => (await starting).close()).listen();
+await starting;

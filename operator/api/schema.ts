@@ -151,6 +151,7 @@ export const PoolStatusSchema = z.object({
   observedGeneration: count.optional(),
   replicas: count.optional(),
   desiredReplicas: count.optional(),
+  recommendedReplicas: count.optional(),
   activeUsers: count.optional(),
   queueLength: count.optional(),
   activeJobs: count.optional(),

@@ -66,7 +66,8 @@ export function nextStatus(
     ...status,
     observedGeneration: pool.metadata.generation,
     replicas: decision.replicas,
-    desiredReplicas: decision.raw ?? decision.replicas,
+    desiredReplicas: decision.replicas,
+    recommendedReplicas: decision.raw ?? decision.replicas,
     ...(metricsOk
       ? {
           activeUsers: observation.activeUsers,

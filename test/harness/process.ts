@@ -7,7 +7,9 @@ export type Managed = { name: string; child: ChildProcess; logPath: string; stop
 export function startProcess(name: string, bin: string, args: string[], logPath: string): Managed {
   const log = createWriteStream(logPath, { flags: "a" });
   log.on("error", () => {});
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // a process group of its own: a terminal's Ctrl-C goes to the program that started the server,
+  // which then stops it in order (the demo), instead of killing it first
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   // two sources share one file: neither may end it; it ends once the child's stdio has closed
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
