@@ -120,7 +120,7 @@ export async function startBot(config: BotConfig, opts: StartBotOptions = {}): P
 }
 
 /**
- * Starts telegraf's long polling; resolves once the first getUpdates is on its way. The returned
+ * Starts telegraf's long polling; resolves once telegraf has the bot's identity (getMe). The returned
  * function stops polling and waits until the updates in hand are handled and confirmed.
  */
 async function launchPolling(
@@ -141,8 +141,18 @@ async function launchPolling(
       throw err;
     },
   );
+  let settled = false;
+  void failed
+    .finally(() => {
+      settled = true;
+    })
+    .catch(() => {});
   await Promise.race([started, failed]);
+  // telegraf calls onLaunch after getMe but before deleteWebhook and the polling loop exist, and its
+  // stop() does nothing until the loop exists: a stop that early must wait for the loop to start
+  const pollingStarted = () => (bot as unknown as { polling?: object }).polling !== undefined;
   const stop = async () => {
+    while (!pollingStarted() && !settled) await sleep(20);
     try {
       bot.stop("shutdown");
     } catch {
