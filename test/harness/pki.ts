@@ -13,6 +13,30 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   }
 }
 
+/** Signs a certificate request with the run's CA (ca.crt, ca.key in `dir`) for 30 days. */
+function signWithCa(dir: string, csr: string, out: string, extfile: string): Promise<void> {
+  return openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      out,
+      "-days",
+      "30",
+      "-extfile",
+      extfile,
+    ],
+    dir,
+  );
+}
+
 export type Pki = {
   dir: string;
   caCert: string;
@@ -51,26 +75,7 @@ export async function createPki(dir: string): Promise<Pki> {
     ["req", "-new", ...ec, "-keyout", "serving.key", "-out", "serving.csr", "-subj", "/CN=127.0.0.1"],
     dir,
   );
-  await openssl(
-    [
-      "x509",
-      "-req",
-      "-in",
-      "serving.csr",
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      "serving.crt",
-      "-days",
-      "30",
-      "-extfile",
-      "serving.ext",
-    ],
-    dir,
-  );
+  await signWithCa(dir, "serving.csr", "serving.crt", "serving.ext");
   await openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "sa.key"], dir);
   await openssl(["pkey", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
   return {
@@ -111,25 +116,6 @@ export async function createClientCert(
     ],
     pkiDir,
   );
-  await openssl(
-    [
-      "x509",
-      "-req",
-      "-in",
-      `${base}.csr`,
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${base}.crt`,
-      "-days",
-      "30",
-      "-extfile",
-      `${base}.ext`,
-    ],
-    pkiDir,
-  );
+  await signWithCa(pkiDir, `${base}.csr`, `${base}.crt`, `${base}.ext`);
   return { cert: join(pkiDir, `${base}.crt`), key: join(pkiDir, `${base}.key`) };
 }
