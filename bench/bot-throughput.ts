@@ -158,7 +158,9 @@ try {
 console.log(
   "\nbot throughput: prompts carried from the emulator into Redis as BullMQ jobs (one bot process)",
 );
-console.log("mode                                  updates   seconds   updates/s   handler p50 ms   handler p99 ms");
+console.log(
+  "mode                                  updates   seconds   updates/s   handler p50 ms   handler p99 ms",
+);
 for (const r of results) {
   console.log(
     `${r.mode.padEnd(36)}  ${String(r.updates).padStart(7)}   ${r.seconds.toFixed(2).padStart(7)}   ${r.perSecond.toFixed(0).padStart(9)}   ${r.p50.toFixed(2).padStart(14)}   ${r.p99.toFixed(2).padStart(14)}`,
