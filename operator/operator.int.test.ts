@@ -78,6 +78,12 @@ describe("the operator against a real API server and Redis", () => {
       async () => (await deploymentReplicas(admin, namespace, "worker-image")) === 7,
       15_000,
     );
+    // the status is written right after the scale
+    await waitUntil(
+      "status",
+      async () => (await getPool(admin, namespace, "images")).status?.replicas === 7,
+      10_000,
+    );
     const pool = await getPool(admin, namespace, "images");
     expect(pool.status).toMatchObject({ activeUsers: 210, queueLength: 0, replicas: 7, desiredReplicas: 7 });
     expect(condition(pool, "Ready")).toMatchObject({ status: "True" });
@@ -200,7 +206,13 @@ describe("the operator against a real API server and Redis", () => {
       async () => (await deploymentReplicas(admin, namespace, "worker-image")) === 5,
       20_000,
     );
-    expect(condition(await getPool(admin, namespace, "images"), "MetricsAvailable")?.status).toBe("True");
+    // the status is written right after the scale
+    await waitUntil(
+      "MetricsAvailable=True",
+      async () => condition(await getPool(admin, namespace, "images"), "MetricsAvailable")?.status === "True",
+      10_000,
+    );
+    expect((await getPool(admin, namespace, "images")).status?.consecutiveFailures).toBe(0);
     await back.stop();
   });
 
