@@ -12,6 +12,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { type RunningBot, startBot } from "../bot/app.js";
 import { parseBotConfig } from "../bot/config.js";
+import { percentile } from "../sim/percentile.js";
 import { callOk } from "../sim/telegram/api-client.js";
 import { freePort } from "../test/harness/free-port.js";
 import { startRedisServer } from "../test/harness/redis-server.js";
@@ -65,10 +66,6 @@ async function push(apiRoot: string, n: number): Promise<void> {
   nextUser += n;
 }
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-}
-
 async function until(check: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -108,14 +105,13 @@ async function run(
     const started = performance.now();
     await pushAndWait(n, queue, warm);
     const seconds = (performance.now() - started) / 1000;
-    durations.sort((a, b) => a - b);
     return {
       mode,
       updates: n,
       seconds,
       perSecond: n / seconds,
-      p50: percentile(durations, 0.5),
-      p99: percentile(durations, 0.99),
+      p50: percentile(durations, 50),
+      p99: percentile(durations, 99),
     };
   } finally {
     await bot.stop();

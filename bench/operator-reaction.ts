@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { parseEnv } from "../common/config.js";
 import { startOperator } from "../operator/app.js";
 import { operatorConfigSchema } from "../operator/config.js";
+import { percentile } from "../sim/percentile.js";
 import { startControlPlane } from "../test/harness/control-plane.js";
 import { startRedisServer } from "../test/harness/redis-server.js";
 
@@ -113,11 +114,9 @@ for (let i = 0; i < bursts; i++) {
     `burst ${String(i + 1).padStart(2)}: ${burstSize} jobs → replicas 1 → ${to} in ${ms.toFixed(0)} ms`,
   );
 }
-const sorted = [...times].sort((a, b) => a - b);
-const pct = (p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const pct = (p: number) => percentile(times, p);
 console.log(
-  `\nreaction time over ${bursts} bursts: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`,
+  `\nreaction time over ${bursts} bursts: p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`,
 );
 console.log(
   "for comparison: KEDA with defaults polls every 30 s (pollingInterval) and the HPA acts every 15 s;",

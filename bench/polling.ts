@@ -11,6 +11,7 @@
 //            time to result being the job's duration plus the poller's delay in noticing it is
 //            done: mean(duration + added) with this poller ÷ the same with fixed 1 s, minus 1.
 import { parseArgs } from "node:util";
+import { percentile } from "../sim/percentile.js";
 import { sampleLatencyMs } from "../sim/provider/latency.js";
 import { AdaptivePoller } from "../worker/polling/adaptive-poller.js";
 import { SimulatedClock } from "../worker/polling/clock.js";
@@ -74,13 +75,12 @@ async function run(durations: number[], clock: SimulatedClock, poll: Poll): Prom
     relativePerJob += (outcome.seenMs - duration) / duration;
     clock.advance(1_000); // the next job comes along later
   }
-  const sorted = [...added].sort((a, b) => a - b);
   const sum = added.reduce((a, b) => a + b, 0);
   const total = durations.reduce((a, b) => a + b, 0);
   return {
     calls: calls / durations.length,
     addedMean: sum / added.length,
-    addedP95: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+    addedP95: percentile(added, 95),
     durationMean: total / durations.length,
     relative: sum / total,
     relativePerJob: relativePerJob / durations.length,
