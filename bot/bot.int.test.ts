@@ -17,8 +17,9 @@ let queueName: string;
 let keyPrefix: string;
 let clock: number;
 
-function start(env: Record<string, string> = {}): TestBot {
-  t = testBot(
+/** A bot replica on this test's queue and keys; every replica shares the Redis state. */
+function replica(env: Record<string, string> = {}): TestBot {
+  return testBot(
     tg,
     testConfig(tg, {
       REDIS_URL: testRedisUrl(),
@@ -31,6 +32,10 @@ function start(env: Record<string, string> = {}): TestBot {
     }),
     () => clock,
   );
+}
+
+function start(env: Record<string, string> = {}): TestBot {
+  t = replica(env);
   return t;
 }
 
@@ -158,18 +163,7 @@ describe("the rate limit", () => {
 
   it("is shared by replicas: two bots on one Redis count together", async () => {
     start({ RATE_LIMIT_PER_MINUTE: "2" });
-    const other = testBot(
-      tg,
-      testConfig(tg, {
-        REDIS_URL: testRedisUrl(),
-        QUEUE_NAME: queueName,
-        KEY_PREFIX: keyPrefix,
-        CHAT_MESSAGES_PER_SECOND: "50",
-        CHAT_BURST: "50",
-        RATE_LIMIT_PER_MINUTE: "2",
-      }),
-      () => clock,
-    );
+    const other = replica({ RATE_LIMIT_PER_MINUTE: "2" });
     try {
       await Promise.all([redisReady(t.services), redisReady(other.services)]);
       const u = tg.user(212);

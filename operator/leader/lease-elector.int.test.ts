@@ -23,21 +23,31 @@ function elector(namespace: string, identity: string, events: string[]) {
   );
 }
 
+/** Two candidates in a namespace of their own: "a" leads, then "b" starts campaigning. */
+async function leaderAndStandby(prefix: string) {
+  const namespace = await createTestNamespace(prefix);
+  const events: string[] = [];
+  const a = elector(namespace, "a", events);
+  a.start();
+  await waitUntil("a leads", async () => a.isLeader, 10_000, 50);
+  const b = elector(namespace, "b", events);
+  b.start();
+  return { namespace, events, a, b };
+}
+
+function readLease(namespace: string) {
+  return testKubeConfig()
+    .makeApiClient(CoordinationV1Api)
+    .readNamespacedLease({ namespace, name: "imagebot-operator" });
+}
+
 describe("LeaseElector on the real API server", () => {
   it("lets one of two candidates lead, and hands over at once on a clean stop", async () => {
-    const namespace = await createTestNamespace("lease");
-    const events: string[] = [];
-    const a = elector(namespace, "a", events);
-    a.start();
-    await waitUntil("a leads", async () => a.isLeader, 10_000, 50);
-    const b = elector(namespace, "b", events);
-    b.start();
+    const { namespace, events, a, b } = await leaderAndStandby("lease");
     await new Promise((r) => setTimeout(r, 1000));
     expect(b.isLeader).toBe(false);
 
-    const lease = await testKubeConfig()
-      .makeApiClient(CoordinationV1Api)
-      .readNamespacedLease({ namespace, name: "imagebot-operator" });
+    const lease = await readLease(namespace);
     expect(lease.spec?.holderIdentity).toBe("a");
 
     const released = Date.now();
@@ -50,13 +60,7 @@ describe("LeaseElector on the real API server", () => {
   });
 
   it("takes over within the lease duration when the leader dies without releasing", async () => {
-    const namespace = await createTestNamespace("lease-crash");
-    const events: string[] = [];
-    const a = elector(namespace, "a", events);
-    a.start();
-    await waitUntil("a leads", async () => a.isLeader, 10_000, 50);
-    const b = elector(namespace, "b", events);
-    b.start();
+    const { namespace, a, b } = await leaderAndStandby("lease-crash");
     await new Promise((r) => setTimeout(r, 500));
     const died = Date.now();
     await a.stop({ release: false });
@@ -65,9 +69,7 @@ describe("LeaseElector on the real API server", () => {
     // not before the lease ran out, not much after
     expect(took).toBeGreaterThanOrEqual(2000);
     expect(took).toBeLessThan(3000 + 2 * fast.retryPeriodMs + 1500);
-    const lease = await testKubeConfig()
-      .makeApiClient(CoordinationV1Api)
-      .readNamespacedLease({ namespace, name: "imagebot-operator" });
+    const lease = await readLease(namespace);
     expect(lease.spec?.holderIdentity).toBe("b");
     expect(lease.spec?.leaseTransitions).toBe(1);
     await b.stop();
