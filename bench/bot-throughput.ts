@@ -14,7 +14,7 @@ import { type RunningBot, startBot } from "../bot/app.js";
 import { parseBotConfig } from "../bot/config.js";
 import { percentile } from "../sim/percentile.js";
 import { callOk } from "../sim/telegram/api-client.js";
-import { freePort } from "../test/harness/free-port.js";
+import { freePort, waitUntil } from "../test/harness/free-port.js";
 import { startRedisServer } from "../test/harness/redis-server.js";
 
 const { values } = parseArgs({
@@ -66,14 +66,6 @@ async function push(apiRoot: string, n: number): Promise<void> {
   nextUser += n;
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function run(
   mode: string,
   n: number,
@@ -121,7 +113,12 @@ async function run(
 
   async function pushAndWait(count: number, q: Queue, before: number): Promise<void> {
     await push(apiRoot, count);
-    await until(async () => (await q.getWaitingCount()) >= before + count);
+    await waitUntil(
+      "jobs in the queue",
+      async () => (await q.getWaitingCount()) >= before + count,
+      300_000,
+      20,
+    );
   }
 }
 

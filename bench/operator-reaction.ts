@@ -2,9 +2,7 @@
 // Deployment's spec.replicas changing in a real kube-apiserver. Prints p50 and p95 over 20 bursts.
 //   npx tsx bench/operator-reaction.ts [bursts]
 
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
-import { AppsV1Api, CustomObjectsApi, KubeConfig, Watch } from "@kubernetes/client-node";
+import { KubeConfig, Watch } from "@kubernetes/client-node";
 import { Queue } from "bullmq";
 import { pino } from "pino";
 import { parseEnv } from "../common/config.js";
@@ -13,54 +11,24 @@ import { operatorConfigSchema } from "../operator/config.js";
 import { percentile } from "../sim/percentile.js";
 import { startControlPlane } from "../test/harness/control-plane.js";
 import { startRedisServer } from "../test/harness/redis-server.js";
+import { applyCrdFile, createDeployment, createPool } from "../test/harness/workloads.js";
 
 const bursts = Number(process.argv[2] ?? 20);
 const burstSize = 200;
 const [cp, redis] = await Promise.all([startControlPlane(), startRedisServer()]);
 const kc = new KubeConfig();
 kc.loadFromFile(cp.adminKubeconfig);
-execFileSync(join(cp.binDir, "kubectl"), ["apply", "--server-side", "-f", "crds/imageworkerpool.yaml"], {
-  env: { ...process.env, KUBECONFIG: cp.adminKubeconfig },
-});
-execFileSync(
-  join(cp.binDir, "kubectl"),
-  ["wait", "--for=condition=Established", "crd/imageworkerpools.imagebot.dev"],
-  {
-    env: { ...process.env, KUBECONFIG: cp.adminKubeconfig },
-  },
-);
+await applyCrdFile(cp.binDir, cp.adminKubeconfig);
 const namespace = "default";
-const apps = kc.makeApiClient(AppsV1Api);
-await apps.createNamespacedDeployment({
-  namespace,
-  body: {
-    metadata: { name: "worker-image" },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: "w" } },
-      template: { metadata: { labels: { app: "w" } }, spec: { containers: [{ name: "w", image: "w" }] } },
-    },
-  },
-});
+await createDeployment(kc, namespace, "worker-image", 1);
 const queueName = "img_queue";
-await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-  group: "imagebot.dev",
-  version: "v1alpha1",
-  namespace,
-  plural: "imageworkerpools",
-  body: {
-    apiVersion: "imagebot.dev/v1alpha1",
-    kind: "ImageWorkerPool",
-    metadata: { name: "images" },
-    spec: {
-      scaleTargetRef: { name: "worker-image" },
-      redis: { url: redis.url },
-      queue: { name: queueName },
-      // the default poll: a burst is caught by the queue's events stream, not by the poll
-      pollInterval: "5s",
-      behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
-    },
-  },
+await createPool(kc, namespace, "images", {
+  scaleTargetRef: { name: "worker-image" },
+  redis: { url: redis.url },
+  queue: { name: queueName },
+  // the default poll: a burst is caught by the queue's events stream, not by the poll
+  pollInterval: "5s",
+  behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
 });
 const cfg = parseEnv(operatorConfigSchema, {
   LEADER_ELECTION: "false",

@@ -2,21 +2,16 @@
 
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import {
-  AppsV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  RbacAuthorizationV1Api,
-} from "@kubernetes/client-node";
+import { CustomObjectsApi, type KubeConfig, RbacAuthorizationV1Api } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { parse as parseYaml } from "yaml";
 import { parseEnv } from "../common/config.js";
 import { applyCrd, kubeconfigForServiceAccount, testKubeConfig } from "../test/harness/k8s.js";
+import { crdPath } from "../test/harness/workloads.js";
 import { GROUP, PLURAL, VERSION } from "./api/types.js";
 import { type RunningOperator, startOperator } from "./app.js";
 import { operatorConfigSchema } from "./config.js";
 
-export const crdPath = fileURLToPath(new URL("../crds/imageworkerpool.yaml", import.meta.url));
 export const rbacPath = fileURLToPath(
   new URL("../charts/imagebot/files/operator-rbac.yaml", import.meta.url),
 );
@@ -25,43 +20,7 @@ export async function installCrd(): Promise<void> {
   await applyCrd(crdPath);
 }
 
-/** A Deployment with a pod template (no controller-manager runs, so it never makes pods). */
-export async function createDeployment(kc: KubeConfig, namespace: string, name: string, replicas: number) {
-  await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
-    namespace,
-    body: {
-      metadata: { name },
-      spec: {
-        replicas,
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name } },
-          spec: { containers: [{ name: "worker", image: "imagebot/worker:test" }] },
-        },
-      },
-    },
-  });
-}
-
-export async function deploymentReplicas(kc: KubeConfig, namespace: string, name: string): Promise<number> {
-  const d = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name });
-  return d.spec?.replicas ?? 0;
-}
-
-export async function createPool(
-  kc: KubeConfig,
-  namespace: string,
-  name: string,
-  spec: Record<string, unknown>,
-) {
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    namespace,
-    plural: PLURAL,
-    body: { apiVersion: `${GROUP}/${VERSION}`, kind: "ImageWorkerPool", metadata: { name }, spec },
-  });
-}
+export { createDeployment, createPool, deploymentReplicas } from "../test/harness/workloads.js";
 
 export type PoolObject = {
   spec: Record<string, unknown>;

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import { GROUP, PLURAL, VERSION } from "../../operator/api/types.js";
+import { applyCrdFile, createDeployment, createPool } from "../../test/harness/workloads.js";
 import type { DemoSettings } from "./settings.js";
 
 const run = promisify(execFile);
@@ -12,9 +12,6 @@ export const NAMESPACE = "imagebot";
 export const DEPLOYMENT = "worker-image";
 export const POOL = "images";
 export const QUEUE = "img_queue";
-
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const crdPath = join(repoRoot, "crds", "imageworkerpool.yaml");
 
 /** Runs the real kubectl against the demo's control plane; resolves with its stdout. */
 export type Kubectl = (args: string[]) => Promise<string>;
@@ -38,51 +35,23 @@ export function adminKubeConfig(path: string): KubeConfig {
 /** Installs the CRD, then the namespace, the worker Deployment (1 replica) and the ImageWorkerPool. */
 export async function setUpCluster(
   kc: KubeConfig,
-  kubectl: Kubectl,
+  cp: { binDir: string; adminKubeconfig: string },
   redisUrl: string,
   s: DemoSettings,
 ): Promise<void> {
-  await kubectl(["apply", "--server-side", "-f", crdPath]);
-  await kubectl(["wait", "--for=condition=Established", "--timeout=30s", `crd/${PLURAL}.${GROUP}`]);
+  await applyCrdFile(cp.binDir, cp.adminKubeconfig);
   await kc.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } });
-  await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name: DEPLOYMENT, labels: { app: DEPLOYMENT } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: DEPLOYMENT } },
-        template: {
-          metadata: { labels: { app: DEPLOYMENT } },
-          spec: {
-            // no kubelet runs here: sim/demo/local-kubelet.ts runs these as local processes
-            terminationGracePeriodSeconds: 30,
-            containers: [{ name: "worker", image: "imagebot/worker:demo" }],
-          },
-        },
-      },
-    },
-  });
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    namespace: NAMESPACE,
-    plural: PLURAL,
-    body: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: "ImageWorkerPool",
-      metadata: { name: POOL },
-      spec: {
-        scaleTargetRef: { name: DEPLOYMENT },
-        minReplicas: 1,
-        maxReplicas: s.maxReplicas,
-        redis: { url: redisUrl },
-        queue: { kind: "bullmq", name: QUEUE, targetLength: s.targetLength },
-        users: { window: `${s.usersWindowSeconds}s`, perWorker: s.perWorker },
-        pollInterval: "2s",
-        behavior: { scaleDown: { stabilizationWindowSeconds: s.scaleDownStabilizationSeconds } },
-      },
-    },
+  // no kubelet runs here: sim/demo/local-kubelet.ts runs the Deployment's replicas as local processes
+  await createDeployment(kc, NAMESPACE, DEPLOYMENT, 1);
+  await createPool(kc, NAMESPACE, POOL, {
+    scaleTargetRef: { name: DEPLOYMENT },
+    minReplicas: 1,
+    maxReplicas: s.maxReplicas,
+    redis: { url: redisUrl },
+    queue: { kind: "bullmq", name: QUEUE, targetLength: s.targetLength },
+    users: { window: `${s.usersWindowSeconds}s`, perWorker: s.perWorker },
+    pollInterval: "2s",
+    behavior: { scaleDown: { stabilizationWindowSeconds: s.scaleDownStabilizationSeconds } },
   });
 }
 

@@ -116,7 +116,7 @@ try {
 
   const kc = adminKubeConfig(cp.adminKubeconfig);
   const kubectl = kubectlFor(cp.binDir, cp.adminKubeconfig);
-  await setUpCluster(kc, kubectl, redis.url, s);
+  await setUpCluster(kc, cp, redis.url, s);
   say(`created namespace ${NAMESPACE}, deployment/${DEPLOYMENT} (1 replica), imageworkerpool/${POOL}`);
 
   const operatorCfg = parseEnv(operatorConfigSchema, {

@@ -1,18 +1,11 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  ApiextensionsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  type V1CustomResourceDefinition,
-} from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
-import { parse as parseYaml } from "yaml";
-import { waitUntil } from "./free-port.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { createClientCert } from "./pki.js";
 import { uniqueName } from "./redis.js";
+import { applyCrdFile } from "./workloads.js";
 
 /** The admin kubeconfig path of the run's control plane. */
 export function testKubeconfigPath(): string {
@@ -40,26 +33,9 @@ export async function createTestNamespace(prefix: string): Promise<string> {
   return name;
 }
 
-/**
- * Applies a CRD from a YAML file with `kubectl apply --server-side` and waits until it is
- * Established. (client-node re-encodes a raw object through its own field names, which drops
- * `default`, `enum` and `x-kubernetes-validations` from a schema written as YAML.)
- */
+/** Applies a CRD from a YAML file and waits until it is Established (see applyCrdFile). */
 export async function applyCrd(path: string): Promise<void> {
-  const crd = parseYaml(readFileSync(path, "utf8")) as V1CustomResourceDefinition;
-  const name = crd.metadata?.name;
-  if (!name) throw new Error(`${path}: CRD has no metadata.name`);
-  const applied = await kubectl(["apply", "--server-side", "--force-conflicts", "-f", path]);
-  if (applied.code !== 0) throw new Error(`kubectl apply -f ${path} failed: ${applied.stderr}`);
-  const api = testKubeConfig().makeApiClient(ApiextensionsV1Api);
-  await waitUntil(
-    `CRD ${name} Established`,
-    async () => {
-      const c = await api.readCustomResourceDefinition({ name });
-      return c.status?.conditions?.some((x) => x.type === "Established" && x.status === "True") ?? false;
-    },
-    30_000,
-  );
+  await applyCrdFile(inject("k8sBinDir"), testKubeconfigPath(), path);
 }
 
 /** Mints a kubeconfig for a user with the given groups (client certificate signed by the run's CA). */
